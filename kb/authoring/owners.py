@@ -6,6 +6,8 @@ write; the manage pages list the departments a reader owns from here.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 from kb.accounts.records import Grant, Role, User
 from kb.errors import PermissionDenied
 
@@ -16,6 +18,13 @@ def owned_departments(actor: User, known: list[str]) -> list[str]:
         return list(known)
     owned = actor.departments(Role.CONTENT_OWNER)
     return list(known) if owned is None else [d for d in known if d in owned]
+
+
+def content_owners(users: Iterable[User], department: str) -> list[str]:
+    """The usernames of the content owners of `department` among `users` (a grant
+    for every department included; admins, who may edit it too, are not its
+    owners): who publish its drafts."""
+    return [u.username for u in users if u.has_role(Role.CONTENT_OWNER, department)]
 
 
 def require_owner(actor: User, department: str) -> None:

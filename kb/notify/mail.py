@@ -8,7 +8,9 @@ where the setting `site_url` is set, the link to the request's page.
 
 The agent a request or task is given to (audience `assignee`) is told who
 gave it, by their display name as the pages name people, and, for a task,
-which; their mail never quotes an internal text. Every mail to a watcher
+which; their mail never quotes an internal text. So are the content owners
+who are to publish a draft written from a request (audience `content_owner`:
+the draft's id, who wrote it; the request page links the editor). Every mail to a watcher
 ends with how to stop watching: the link for them alone where the site can
 sign one (`kb.notify.unwatch_links`), also as the `List-Unsubscribe` header.
 """
@@ -29,7 +31,7 @@ from kb.requests import entry_notes
 from kb.requests.records import Request, RequestEntry
 from kb.requests.title_dates import dated_title
 
-Audience = Literal["requester", "queue", "watcher", "assignee"]
+Audience = Literal["requester", "queue", "watcher", "assignee", "content_owner"]
 
 
 def mail_languages() -> tuple[str, ...]:
@@ -51,14 +53,13 @@ def compose(
 ) -> tuple[str, str] | None:
     """Subject and body for one reader; None when this topic sends them no mail.
 
-    The texts are the `mail_<event>_<audience>_subject` and `…_opening`
-    messages of `kb/i18n/locales/<lang>/mail.po`, which may name the
-    department (`{dept}`), the status (`{status}`, its label in `kb.i18n.labels`,
-    the word the web pages use too), who acted (`{actor}`: `actor_name`, their
-    display name, else their username) and a task's number and title (`{task}`,
-    `{title}`); the request's and a task's title name their dates as the reader's
-    language writes dates (`kb.requests.title_dates`); `link` is the request page's address. A watcher's mail says how
-    to stop watching: with `unwatch_link`, the one-click page for them alone."""
+    The texts are the `mail_<event>_<audience>_subject` and `…_opening` messages
+    of `kb/i18n/locales/<lang>/mail.po`, which may name the department (`{dept}`),
+    the status (`{status}`, its label in `kb.i18n.labels`), who acted (`{actor}`:
+    `actor_name`, else their username), a task's number and title (`{task}`,
+    `{title}`) and a drafted article's id (`{article}`); titles name their dates as
+    the reader's language does (`kb.requests.title_dates`); `link` is the request
+    page's address. A watcher's mail says how to stop watching (`unwatch_link`)."""
     texts = domain_catalog()
     key = f"mail_{topic.partition('.')[2]}_{audience}"
     if not texts.has(DEFAULT_LANGUAGE, f"{key}_subject"):
@@ -71,6 +72,7 @@ def compose(
         "actor": actor_name or entry.actor,
         "task": entry.data.get("task", ""),
         "title": dated_title(str(entry.data.get("title", "")), lang),
+        "article": entry.data.get("article", ""),
     }
     subject_text = texts.translate(lang, f"{key}_subject", **fill)
     opening = texts.translate(lang, f"{key}_opening", **fill)

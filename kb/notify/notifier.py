@@ -198,8 +198,10 @@ class Notifier:
             return ()
         if not entry.visible_to_requester:
             # Internal: only the agent it gives the work to, an agent who reads
-            # internal entries anyway (`compose` quotes no internal text to them).
-            return tuple(p for p in hearers.mail if p is Party.ASSIGNEE)
+            # internal entries anyway, and the content owners it gives a draft to
+            # publish (`compose` quotes no internal text to them).
+            given = (Party.ASSIGNEE, Party.CONTENT_OWNERS)
+            return tuple(p for p in hearers.mail if p in given)
         return hearers.mail
 
     def _webhook_messages(
@@ -232,6 +234,25 @@ class Notifier:
                 )
         return out
 
+    def _holder(self, entry: RequestEntry) -> list[Recipient]:
+        """The agent `entry` gives the request or task to, unless they took it."""
+        holder = holder_of(entry)
+        address = self.config.requester_address(holder) if holder else None
+        if not address or holder == entry.actor:
+            return []
+        # Sent only while they may still read the request (`kb.notify.worker`).
+        return [Recipient(address, "assignee", "", holder, holder)]
+
+    def _content_owners(self, entry: RequestEntry) -> list[Recipient]:
+        """The content owners `entry` gives a draft to publish (`owners`), but the
+        one who wrote it; each only while they may still read the request."""
+        found = []
+        for owner in (str(o) for o in entry.data.get("owners") or ()):
+            address = self.config.requester_address(owner)
+            if address and owner != entry.actor:
+                found.append(Recipient(address, "content_owner", "", owner, owner))
+        return found
+
     def _recipients(
         self,
         parties: tuple[Party, ...],
@@ -246,11 +267,10 @@ class Notifier:
         recipients: list[Recipient] = []
         for party in parties:
             if party is Party.ASSIGNEE:
-                holder = holder_of(entry)
-                address = self.config.requester_address(holder) if holder else None
-                if address and holder != entry.actor:
-                    # Sent only while they may still read the request (`kb.notify.worker`).
-                    recipients.append(Recipient(address, "assignee", "", holder, holder))
+                recipients += self._holder(entry)
+                continue
+            if party is Party.CONTENT_OWNERS:
+                recipients += self._content_owners(entry)
                 continue
             if party is Party.ADDED_WATCHER:
                 added = str(entry.data.get("added") or "")

@@ -6,8 +6,9 @@ gets an e-mail. Webhooks and mail read the same table, so adding a topic or
 changing who hears it is one line here. Four rules hold for every topic:
 
 * an internal entry (a note not visible to the requester) is mailed to
-  nobody but the agent it makes the holder (`Party.ASSIGNEE`), and their
-  mail quotes no internal text; webhooks still hear it;
+  nobody but the agent it makes the holder (`Party.ASSIGNEE`) and the
+  content owners who are to publish a draft (`Party.CONTENT_OWNERS`), and
+  their mail quotes no internal text; webhooks still hear it;
 * nobody is mailed about what they did themselves: the agent who takes a
   request or task, or hands it to themselves, hears nothing;
 * the requester is not mailed about what they did themselves either, unless the
@@ -57,6 +58,9 @@ class Party(Enum):
     ASSIGNEE = "assignee"
     # The person someone else made a watcher (`added` of a `watchers` entry).
     ADDED_WATCHER = "added_watcher"
+    # The content owners of the request's department who publish a draft written
+    # from it (`owners` of the entry: never the one who wrote it).
+    CONTENT_OWNERS = "content_owners"
 
 
 @dataclass(frozen=True)
@@ -82,7 +86,7 @@ WHO_HEARS: Mapping[Topic, Hearers] = {
     Topic.TASK_COMPLETED: Hearers((_P.QUEUE, _P.TASK_QUEUE)),
     Topic.TASK_READY: Hearers((_P.TASK_QUEUE,), (_P.TASK_QUEUE,)),
     Topic.TASK_HANDED_OVER: Hearers((_P.TASK_QUEUE,), (_P.ASSIGNEE,)),
-    Topic.ARTICLE_DRAFTED: Hearers((_P.QUEUE,)),
+    Topic.ARTICLE_DRAFTED: Hearers((_P.QUEUE,), (_P.CONTENT_OWNERS,)),
     Topic.ARTICLE_PUBLISHED: Hearers((_P.QUEUE,)),
     Topic.ATTACHED: Hearers((_P.QUEUE,), (_P.REQUESTER, _P.QUEUE, _P.WATCHERS)),
     Topic.RATED: Hearers((_P.QUEUE,), (_P.QUEUE,)),

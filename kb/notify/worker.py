@@ -226,8 +226,16 @@ class OutboxWorker:
         if isinstance(reader, str):
             user = self.store.get_user(reader)
             if user is None or not can_view(user, request, departments):
-                given = message.payload.get("event") in (Topic.ASSIGNED, Topic.TASK_HANDED_OVER)
-                why = "was given" if given else "watched"
+                event = message.payload.get("event")
+                given = event in (Topic.ASSIGNED, Topic.TASK_HANDED_OVER)
+                drafted = event == Topic.ARTICLE_DRAFTED
+                why = (
+                    "was given"
+                    if given
+                    else "was to publish the draft of"
+                    if drafted
+                    else "watched"
+                )
                 return message, (
                     f"{reader} {why} request {request_id} and no longer holds a role"
                     " that lets them read it"

@@ -12,7 +12,7 @@ article up on its next run; nothing is indexed here.
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import replace
 from datetime import datetime
 from pathlib import Path
@@ -24,6 +24,7 @@ from kb.authoring.errors import StaleEditError
 from kb.authoring.files import edit_lock
 from kb.authoring.from_request import draft_text, draft_title, names_in
 from kb.authoring.moving import renamed_since
+from kb.authoring.owners import content_owners
 from kb.authoring.store import version_store
 from kb.content.files import department_path
 from kb.errors import ConflictError, NotFoundError, PermissionDenied, ValidationError
@@ -73,8 +74,10 @@ class ArticleWork:
         departments: Departments,
         languages: RequestLanguages,
         workflows: Callable[[], WorkflowCatalog] = WorkflowCatalog,
+        users: Callable[[], Iterable[User]] = list,
     ) -> None:
         self.ledger = ledger
+        self.users = users  # the accounts, for the content owners a draft is mailed to
         self.departments = departments
         self.languages = languages
         self.workflows = workflows
@@ -202,8 +205,12 @@ class ArticleWork:
         latest = version_store(self.ledger.store).latest
         article_id = write_draft(content_root, department, slugify(title), text, latest)
 
+        # Told by e-mail that a draft waits for them (`Party.CONTENT_OWNERS`:
+        # never the one who wrote it); the request page names them to agents.
+        owners = content_owners(self.users(), department)
+
         def change(current: Request, now: datetime) -> Step:
-            data = {"article": article_id, "status": Status.DRAFT.value}
+            data = {"article": article_id, "status": Status.DRAFT.value, "owners": owners}
             message = f"Draft article {article_id}"
             entry = new_entry(actor, current, now, "article", message, data, visible=False)
             linked = [*current.linked_articles, article_id]

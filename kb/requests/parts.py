@@ -92,7 +92,9 @@ class RequestParts:
         self.holders = TaskHolders(self.tasks, store)  # taking, releasing, handing over
         self.reader = RequestReader(self.ledger, self.directory)
         self.work = RequestWork(self.ledger, self.directory, self.tasks, store)
-        self.articles = ArticleWork(self.ledger, self.directory, self.languages, streams)
+        self.articles = ArticleWork(
+            self.ledger, self.directory, self.languages, streams, store.list_users
+        )
         kept = intake or Intake(AttachmentLimits()), blobs or DatabaseBlobs(store)
         self.files = AttachmentWork(self.ledger, self.work, *kept, store)
         self.ratings = RatingWork(self.ledger)

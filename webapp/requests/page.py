@@ -28,6 +28,7 @@ from webapp.departments import department_name
 from webapp.i18n import current_language, format_date
 from webapp.requests.presenters import (
     LinkedArticle,
+    draft_owners,
     linked_articles,
     readable_articles,
     sees_article_ids,
@@ -61,6 +62,9 @@ class RequestPage:
     # titles (the requester, watchers, a task's agents); None for those who work
     # the request or own its department's content, who see ids and statuses.
     readable: dict[str, str] | None = None
+    # Article id → whether the content owners who publish a draft of it were told
+    # (`presenters.draft_owners`), said to who may not open the draft.
+    draft_owners: dict[str, str] = field(default_factory=dict)
     # The request it was merged into is one the reader may open (its conversation
     # goes on there); False also when it was not merged.
     merged_open: bool = False
@@ -238,6 +242,7 @@ def page_of(
         can_publish=allowed.publish_articles,
         articles=linked_articles(request, content_root) if sees_ids else [],
         readable=None if sees_ids else readable_articles(request),
+        draft_owners=draft_owners(detail.history, service.notifier.config) if sees_ids else {},
         agents=agents,
         departments=[d for d in departments if d[0] != request.department],
         form=form_values(service, request, current_language()),

@@ -6,7 +6,7 @@ for a content owner, times left to due dates. The request page itself is
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -19,6 +19,7 @@ from kb.attachments.kinds import BY_NAME
 from kb.attachments.records import Attachment
 from kb.content.markdown_article import read_status
 from kb.errors import ContentError, KbError, NotFoundError, ValidationError
+from kb.notify.config import NotifyConfig
 from kb.records import Status
 from kb.requests import permissions
 from kb.requests.bulk import BulkResult
@@ -197,6 +198,34 @@ class LinkedArticle:
 
     id: str
     status: str  # an article status (draft, review, published, retired), or missing
+
+
+def draft_owners(history: Sequence[RequestEntry], config: NotifyConfig) -> dict[str, str]:
+    """Article id → how the content owners who publish a draft written from the
+    request heard of it, as its history entry names them (`owners`): "told" (an
+    e-mail went to one besides who wrote it), "untold" (e-mail off, or none
+    has an address) or "none" (the department has no content owner). A draft
+    relinked under its new name keeps its old name's; one drafted before the
+    entry named them is left out."""
+    found: dict[str, str] = {}
+    for entry in history:
+        article = str(entry.data.get("article") or "")
+        if entry.kind != "article" or not article:
+            continue
+        old = str(entry.data.get("renamed_from") or "")
+        if old in found:
+            found[article] = found.pop(old)
+        owners = entry.data.get("owners")
+        if not isinstance(owners, list):
+            continue
+        others = [str(o) for o in owners if o != entry.actor]
+        if not owners:
+            found[article] = "none"
+        elif config.mail_enabled and any(config.requester_address(o) for o in others):
+            found[article] = "told"
+        else:
+            found[article] = "untold"
+    return found
 
 
 def article_status(content_root: Path, article_id: str) -> str:

@@ -83,3 +83,35 @@ def test_a_draft_renamed_by_its_owner_is_the_one_an_agent_is_told_of(
     assert f"linked the draft it/vpn-drops.md, renamed from {first}" in page
     assert drafts_in(app) == ["vpn-drops.md"]
     assert store.get_request(request_id).linked_articles == ["it/vpn-drops.md"]
+
+
+def test_an_agent_is_told_whose_draft_it_is_now(app: Flask, store: Store) -> None:
+    """An agent saw the draft's path and nothing else: not that only the
+    department's content owners open it, nor whether they know of it."""
+    request_id = resolved(app)
+    url, action = f"/requests/{request_id}", f"/requests/{request_id}/article"
+    ivan = agent(app, "ivan")
+    assert send(ivan, text_of(ivan.get(url)), action).status_code == 303
+    page = text_of(ivan.get(url))
+    assert "Only the content owners of IT Service Desk can open, edit and publish" in page
+    assert "They have not been told by e-mail: let them know it is waiting." in page  # mail off
+    german = text_of(ivan.get(f"{url}?hl=de"))
+    assert "Nur die inhaltlich Verantwortlichen der Abteilung IT Service Desk können" in german
+    # The content owner opens it instead (the editor's link), and is told nothing of it.
+    cora = agent(app, "cora")
+    owners_page = text_of(cora.get(url))
+    [draft] = store.get_request(request_id).linked_articles
+    assert f'href="/manage/edit/{draft}"' in owners_page
+    assert "Only the content owners of" not in owners_page
+
+
+def test_an_agent_is_told_when_the_department_has_no_content_owner(
+    app: Flask, store: Store
+) -> None:
+    store.remove_user("cora", actor="ada")  # IT's only content owner
+    request_id = resolved(app)
+    url, action = f"/requests/{request_id}", f"/requests/{request_id}/article"
+    ivan = agent(app, "ivan")
+    assert send(ivan, text_of(ivan.get(url)), action).status_code == 303
+    page = text_of(ivan.get(url))
+    assert "IT Service Desk has none yet: ask an administrator" in page
