@@ -5,6 +5,7 @@ again on a page of its own; the editor says when search finds a publish."""
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 import pytest
@@ -136,4 +137,53 @@ def test_a_rename_asked_after_someone_else_renamed_the_article_offers_its_new_na
     for tab in (otto, olga):
         tab.page.context.close()
     assert [e for e in otto.errors if "status of 412" not in e] == []
+    assert olga.errors == []
+
+
+def test_a_save_after_someone_else_renamed_the_article_offers_the_typed_text_under_its_new_name(
+    browser: Any,  # noqa: F811
+    site: LiveServer,  # noqa: F811
+) -> None:
+    """Otto has the editor open; Olga renames the article meanwhile. Otto's
+    Publish is refused (409, nothing written, the old name not created again)
+    with the editor of the new name, which says so and holds what he typed, the
+    page's script leaving it as it is; Publish there saves it under the new name."""
+    from playwright.sync_api import expect
+
+    otto, olga = _open(browser), _open(browser)
+    sign_in(otto, site, "otto")
+    sign_in(olga, site, "olga")
+    otto.page.goto(site.url + "/manage/edit/it/shared-drives-access.md?hl=en")
+    olga.page.goto(site.url + "/manage/move/it/shared-drives-access.md?hl=en")
+    olga.page.get_by_label("New name").fill("network-drive-access")
+    olga.page.get_by_role("button", name="Rename").click()
+    expect(olga.page.locator(".flash").first).to_contain_text("is now it/network-drive-access.md")
+    page = otto.page
+    page.get_by_label("Title").fill("Access to network drives and Teams")
+    body = page.get_by_label("Text (Markdown)")
+    body.fill(body.input_value() + "\n\nAsk your team lead first.\n")
+    page.get_by_label("What changed (optional)").fill("team lead first")
+    page.get_by_role("button", name="Publish").click()
+    expect(page.locator("#editor-error")).to_contain_text(
+        "it/shared-drives-access.md was renamed to it/network-drive-access.md since you read it"
+    )
+    expect(page.locator(".flash--info")).to_contain_text(
+        "it/network-drive-access.md holds the text you started from"
+    )
+    expect(page.get_by_label("Title")).to_have_value("Access to network drives and Teams")
+    expect(page.get_by_label("Text (Markdown)")).to_have_value(
+        re.compile(r"Ask your team lead first\.\s*$")
+    )
+    expect(page.get_by_label("What changed (optional)")).to_have_value("team lead first")
+    folder = content_of(site) / "it"
+    assert not (folder / "shared-drives-access.md").exists()
+    assert "Ask your team lead" not in (folder / "network-drive-access.md").read_text("utf-8")
+    page.get_by_role("button", name="Publish").click()
+    expect(page).to_have_url(re.compile(r"/manage/edit/it/network-drive-access\.md$"))
+    expect(page.locator("#editor-error")).to_have_count(0)
+    assert "Ask your team lead first." in (folder / "network-drive-access.md").read_text("utf-8")
+    assert not (folder / "shared-drives-access.md").exists()
+    for tab in (otto, olga):
+        tab.page.context.close()
+    assert [e for e in otto.errors if "status of 409" not in e] == []
     assert olga.errors == []
