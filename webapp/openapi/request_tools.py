@@ -47,6 +47,17 @@ def _post(operation: str, summary: str, body: dict[str, Any], parameters: list[A
     }
 
 
+# The answer of "Turn into an article": the draft, and the request linking it.
+_DRAFTED = {
+    "type": "object",
+    "required": ["article", "created", "request"],
+    "properties": {
+        "article": {"type": "string", "description": "The draft's id, e.g. it/vpn.md."},
+        "created": {"type": "boolean", "description": "Written by this call."},
+        "request": {"$ref": "#/components/schemas/Request"},
+    },
+}
+
 # An item of a bulk change's ids that names the version the client read.
 _BULK_ITEM = {
     "type": "object",
@@ -178,6 +189,38 @@ OPERATIONS: dict[str, Any] = {
         ),
         [_ID, _CSRF],
     ),
+    "requests_api.draft_article": {
+        "operationId": "draftArticle",
+        "summary": 'Turn a resolved request into a draft article ("Turn into an article"): '
+        "201 with the draft written in the department's folder, 200 with the unpublished "
+        "draft written from the request before (nothing is written; one renamed since is "
+        "answered under its new name). Agents and content owners of the request's "
+        "department; its content owners are mailed. No body.",
+        "security": SIGNED_IN,
+        "parameters": [
+            _ID,
+            _CSRF,
+            if_match(
+                IF_MATCH_OR_CURRENT + " A draft written from it since is the answer instead (200)."
+            ),
+        ],
+        "responses": {
+            "201": {
+                "description": "The draft written now.",
+                "headers": ETAG_HEADER,
+                "content": {"application/json": {"schema": _DRAFTED}},
+            },
+            "200": {
+                "description": "The request's unpublished draft, written before.",
+                "headers": ETAG_HEADER,
+                "content": {"application/json": {"schema": _DRAFTED}},
+            },
+            **_ERRORS,
+            "409": ERROR_REF,
+            "412": ERROR_REF,
+            "503": ERROR_REF,
+        },
+    },
     "requests_api.add_to_article": {
         **_post(
             "addToArticle",

@@ -6,6 +6,7 @@
     GET   /api/requests/<id>           one request with its history and tasks
     POST  /api/requests/<id>/comments  a reply, or an internal note (agents)
                                        (Idempotency-Key header: a retry is answered once)
+    POST  /api/requests/<id>/article   turn a resolved request into a draft article
     POST  /api/requests/<id>/article/append  add the resolution to an existing article
     PATCH /api/requests/<id>           reassign, assign, change status, resolve
                                        (all or nothing; If-Match: the ETag of GET)
@@ -32,6 +33,7 @@ from werkzeug.wrappers import Response
 
 from kb.accounts.records import MAX_USERNAME_CHARS
 from kb.errors import ValidationError
+from kb.requests.ledger import StaleRequestError
 from kb.requests.lifecycle import RequestStatus
 from kb.requests.paging import Page, Paging
 from kb.requests.rating import checked_rating
@@ -57,7 +59,7 @@ from webapp.requests.forms import (
 from webapp.requests.replays import answered_once, files_call, json_call, kept_ids
 from webapp.requests.requester_limit import limit_requester_change
 from webapp.search.search_refs import MAX_REF_CHARS
-from webapp.services import request_service
+from webapp.services import request_service, writable_content_root
 from webapp.throttle import REPLY, limit_account
 
 bp = Blueprint("requests_api", __name__, url_prefix="/api")
@@ -307,6 +309,33 @@ def canned_replies(request_id: int) -> Response:
     department and a task's may each have a reply of the same `id`."""
     found = request_service().canned_replies(require_user(), request_id, current_language())
     return jsonify({"replies": [presenters.canned_json(c) for c in found]})
+
+
+@bp.post("/requests/<int:request_id>/article")
+def draft_article(request_id: int) -> Response:
+    """Turn the resolved request into a draft article ("Turn into an article"):
+    201 with the draft written, 200 with the unpublished draft written from it
+    before (nothing is written). `If-Match` names the request's version whose
+    answer it is: 412 when it changed since, unless that change was its draft."""
+    actor = require_user()
+    service = request_service()
+    service.get(actor, request_id)  # first: a 404 to who may not see it, not a 400
+    version = if_match_version(request.headers.get("If-Match"))
+    root = writable_content_root()
+    if version is not None and service.existing_draft(actor, request_id, root) is None:
+        current = service.get(actor, request_id).version
+        if current != version:
+            raise StaleRequestError(request_id, version, current)
+    drafted = service.articles.draft(actor, request_id, root)
+    changed = service.get(actor, request_id)
+    body = {
+        "article": drafted.article_id,
+        "created": drafted.created,
+        "request": presenters.request_json(changed),
+    }
+    answer = _with_etag(jsonify(body), changed.version)
+    answer.status_code = 201 if drafted.created else 200
+    return answer
 
 
 @bp.post("/requests/<int:request_id>/article/append")

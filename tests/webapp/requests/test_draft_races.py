@@ -16,6 +16,7 @@ from kb.authoring.moving import move_article
 from kb.store.protocols import Store
 from tests.support import text_of
 from tests.webapp.backends import backend, settings  # noqa: F401 - fixtures, by name
+from tests.webapp.requests.test_page_forms import file
 from tests.webapp.requests.test_stale_forms import CHANGED, agent, resolved, send
 from webapp.services import services
 
@@ -115,3 +116,33 @@ def test_an_agent_is_told_when_the_department_has_no_content_owner(
     assert send(ivan, text_of(ivan.get(url)), action).status_code == 303
     page = text_of(ivan.get(url))
     assert "IT Service Desk has none yet: ask an administrator" in page
+
+
+def test_the_api_turns_a_request_into_one_draft_and_says_so(app: Flask, store: Store) -> None:
+    from tests.support import error_of, sign_in_as
+
+    ivan = app.test_client()
+    token = sign_in_as(ivan, "ivan")
+    request_id = file(app.test_client())
+    call = f"/api/requests/{request_id}/article"
+    unanswered = ivan.post(call, headers={"X-CSRF-Token": token})
+    assert "resolve it first" in error_of(unanswered, 409, "conflict")["message"]
+    request_id = resolved(app)
+    call = f"/api/requests/{request_id}/article"
+    seen = store.get_request(request_id).version
+    stale = ivan.post(call, headers={"X-CSRF-Token": token, "If-Match": f'"{seen - 1}"'})
+    error_of(stale, 412, "stale_version")
+    assert drafts_in(app) == []
+
+    first = ivan.post(call, headers={"X-CSRF-Token": token, "If-Match": f'"{seen}"'})
+    assert first.status_code == 201, text_of(first)
+    body = first.get_json()
+    assert body["created"] is True and body["article"].startswith("it/")
+    assert body["request"]["linked_articles"] == [body["article"]]
+    assert first.headers["ETag"] == f'"{store.get_request(request_id).version}"'
+    # Sent again with the version it read (a retry): the draft is the answer.
+    again = ivan.post(call, headers={"X-CSRF-Token": token, "If-Match": f'"{seen}"'})
+    assert again.status_code == 200
+    assert again.get_json()["created"] is False
+    assert again.get_json()["article"] == body["article"]
+    assert drafts_in(app) == [body["article"].removeprefix("it/")]
