@@ -44,6 +44,7 @@ class MailSettings:
     site_url: str = setting(
         "",
         "Address readers open the knowledge base at (https://kb.example.org); e-mails link "
-        "to the request's page there. Empty: they give its number only.",
+        "to the request's page there, the weekly digest to its department's insights pages "
+        "and articles. Empty: they give the request's number only, the digest no links.",
         shape=SITE_URL,
     )

@@ -554,6 +554,33 @@ def log_ask_search(
     return sid
 
 
+def searched_gap(store: Store, department: str, label: str, at: datetime) -> int:
+    """A knowledge gap of `department` named `label`, which three signed-out
+    people searched for in vain at `at` (enough to show its label); its id."""
+    from kb.events import SearchEvent
+    from kb.insights.records import GapQuestion, GapTopic
+    from kb.insights.store import insights_store
+
+    for user in "abc":
+        store.log_search(
+            SearchEvent(
+                query=label,
+                answered=False,
+                user=user,
+                person=f"address-{user}",
+                department=department,
+                ts=at,
+            )
+        )
+    gaps = insights_store(store)
+    gaps.refresh()
+    topic = gaps.save_topic(GapTopic(label=label, department=department, centroid=np.ones(2)))
+    question = GapQuestion(text=label, lang="en", model="m", vector=np.ones(2), topic_id=topic.id)
+    gaps.save_gap_questions([question])
+    assert topic.id is not None
+    return topic.id
+
+
 def refused_page(
     client: FlaskClient, answer: Any, anchor: str | None = None, at: str = r"/requests/\d+"
 ) -> str:

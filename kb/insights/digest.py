@@ -21,6 +21,14 @@ article", and a line counts the findings and articles left out. Past the first
 5 knowledge gaps a line counts the rest. The payload's `findings` are the ones
 the text names; `totals` gives each named article's true count, and
 `findings_total`, `articles_total` and `gaps_total` count everything.
+
+With the setting `site_url` set, the digest links where a content owner acts
+on it: after its gaps, the department's knowledge-gaps page; after its
+findings, its content-health page; after its requests, its requests page
+(each for the department and the week the digest reads); and under each
+named article, that article's page, which offers its content owners the
+editor. The payload's `links` and each of `totals` carry the same addresses.
+Without `site_url` there are no link lines and every link is "".
 """
 
 from __future__ import annotations
@@ -34,13 +42,22 @@ from typing import Any
 from kb.i18n.catalog import DEFAULT_LANGUAGE, domain_catalog, format_decimal
 from kb.insights.content import Finding
 from kb.insights.listed_findings import ArticleFindings, spread_findings
+from kb.insights.period import Period
 from kb.insights.requests import DepartmentRequests
 from kb.insights.service import TopicView
-from kb.notify.config import NotifyConfig
+from kb.notify.config import NotifyConfig, site_link
 from kb.notify.outbox import OutboxMessage
 
 TOPIC = "insights.digest"
 MAX_GAPS = 5
+
+# The web app's pages the digest links to (`webapp.insights.routes`,
+# `webapp.articles.routes`). `kb` may not import the web app, so
+# tests/webapp/insights/test_digest_links.py checks them against its URL map.
+GAPS_PAGE = "/insights/gaps"
+CONTENT_PAGE = "/insights/content"
+REQUESTS_PAGE = "/insights/requests"
+ARTICLE_PAGE = "/articles/"
 
 
 @dataclass(frozen=True)
@@ -54,6 +71,8 @@ class DepartmentDigest:
     requests: DepartmentRequests | None
     # The department's name in other languages (`display_names` of its file).
     display_names: Mapping[str, str] = field(default_factory=dict)
+    # The days the digest reads (its week): the insights pages it links to show them.
+    period: Period | None = None
 
     @property
     def empty(self) -> bool:
@@ -71,11 +90,38 @@ class DepartmentDigest:
         """The articles and findings the digest names (`spread_findings`)."""
         return spread_findings(self.findings)
 
-    def payload(self, url: str, lang: str = DEFAULT_LANGUAGE) -> dict[str, Any]:
+    def links(self, site_url: str) -> dict[str, str]:
+        """The insights pages the text points to, for this department and week:
+        `gaps`, `content` and `requests`; "" without `site_url` or where the
+        digest says nothing of that page's subject."""
+        query = {"department": self.department}
+        if self.period is not None:
+            query |= {
+                "since": self.period.since.isoformat(),
+                "until": self.period.last_day.isoformat(),
+            }
+
+        def link(page: str, said: bool) -> str:
+            return site_link(site_url, page, query) if said else ""
+
+        return {
+            "gaps": link(GAPS_PAGE, bool(self.gaps)),
+            "content": link(CONTENT_PAGE, bool(self.findings)),
+            "requests": link(REQUESTS_PAGE, self.requests is not None),
+        }
+
+    def payload(self, site_url: str = "", lang: str = DEFAULT_LANGUAGE) -> dict[str, Any]:
         """The message: its subject and text in `lang` (`digest_*` in mail.po, the
-        numbers written as `lang` writes them), and its figures for programs."""
+        numbers written as `lang` writes them), and its figures for programs;
+        links to the pages under `site_url` where it is set."""
         w = _Wording(lang)
-        lines = self._gap_lines(w) + self._finding_lines(w)
+        links = self.links(site_url)
+        lines = self._gap_lines(w)
+        if links["gaps"]:
+            lines.append(w.say("gaps_link", url=links["gaps"]))
+        lines += self._finding_lines(w, site_url)
+        if links["content"]:
+            lines.append(w.say("content_link", url=links["content"]))
         r = self.requests
         if r is not None:
             within = r.resolution_within_target
@@ -84,8 +130,8 @@ class DepartmentDigest:
                 "",
                 w.say("requests", n=w.number(r.requests), share=share, open=w.number(r.backlog)),
             ]
-        if url:
-            lines += ["", w.say("link", url=url)]
+            if links["requests"]:
+                lines.append(w.say("requests_link", url=links["requests"]))
         name = self.display_names.get(lang) or self.name
         named = self.named_findings
         return {
@@ -109,10 +155,11 @@ class DepartmentDigest:
             ],
             "gaps_total": len(self.gaps),
             "findings": [f.as_dict() for a in named for f in a.listed],
-            "totals": [a.as_dict() for a in named],
+            "totals": [{**a.as_dict(), "link": article_link(site_url, a.article)} for a in named],
             "findings_total": len(self.findings),
             "articles_total": self.articles,
             "requests": r.as_dict() if r else None,
+            "links": links,
             "event": TOPIC,
         }
 
@@ -133,8 +180,9 @@ class DepartmentDigest:
             lines.append("    " + w.count("more_gaps", len(self.gaps) - MAX_GAPS))
         return lines
 
-    def _finding_lines(self, w: _Wording) -> list[str]:
-        """The findings that got a place, article by article, and what is left out."""
+    def _finding_lines(self, w: _Wording, site_url: str) -> list[str]:
+        """The findings that got a place, article by article, each article's
+        link under it, and what is left out."""
         named = self.named_findings
         if not named:
             return []
@@ -143,6 +191,8 @@ class DepartmentDigest:
             lines += [f"  - {f.article}: {_finding_label(f.kind, w.lang)}" for f in article.listed]
             if article.more:
                 lines.append("    " + w.count("more_in_article", article.more))
+            if link := article_link(site_url, article.article):
+                lines.append("    " + link)
         listed = sum(len(a.listed) for a in named)
         if listed < len(self.findings):
             total = w.number(len(self.findings))
@@ -170,6 +220,12 @@ class _Wording:
         return domain_catalog().plural(self.lang, f"digest_{key}", n, n=self.number(n), **values)
 
 
+def article_link(site_url: str, article: str) -> str:
+    """The page of `article` under `site_url` ("" when it is not set): what it
+    says, and for its content owners the way to its editor."""
+    return site_link(site_url, ARTICLE_PAGE + article)
+
+
 def _finding_label(kind: str, lang: str) -> str:
     """What a finding is about in `lang`, as the insights' content page names it
     (`finding_<kind>` in labels.po); its kind in words where there is none."""
@@ -183,13 +239,13 @@ def digest_messages(
     owners: Mapping[str, Sequence[str]],
     config: NotifyConfig,
     now: datetime,
-    url: str = "",
     languages: Mapping[str, str] | None = None,
 ) -> list[OutboxMessage]:
     """Outbox messages for every department with something to report: to each
     content owner in the language their account picked (`languages`, username
     -> code; the site's, `config.default_language`, where it picked none that
-    mails are written in), to the department's webhook in the site's language."""
+    mails are written in), to the department's webhook in the site's language;
+    linking to the pages under `config.site_url` where it is set."""
     written = set(domain_catalog().languages)
     site = config.default_language
     picked = languages or {}
@@ -207,7 +263,7 @@ def digest_messages(
         hook = config.webhooks.get(digest.department)
         if hook is not None:
             targets.setdefault(hook.url, site)
-        payloads = {lang: digest.payload(url, lang) for lang in set(targets.values())}
+        payloads = {lang: digest.payload(config.site_url, lang) for lang in set(targets.values())}
         for target, lang in targets.items():
             out.append(
                 OutboxMessage(

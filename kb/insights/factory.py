@@ -212,6 +212,7 @@ def send_digest(settings: Settings, store: object, now: datetime | None = None) 
                 ),
                 requests=next((r for r in requests if r.department == slug), None),
                 display_names=department.display_names,
+                period=week,
             )
         )
     config = NotifyConfig.from_settings(settings, scan.departments)

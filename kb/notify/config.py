@@ -19,7 +19,8 @@
 * A requester's address is their username when that is an e-mail address,
   else `username@<mail_domain>` when the setting `mail_domain` is set.
 * A mail links to the request's page when the setting `site_url` says where
-  readers open the knowledge base (`request_link`).
+  readers open the knowledge base (`request_link`); the weekly digest links
+  to its department's insights pages and articles there (`site_link`).
 * A mail to an address without an account (a queue's) is written in the
   setting `default_language`, the site's language.
 * E-mail is off when the setting `smtp_host` is empty: no e-mail messages
@@ -32,7 +33,7 @@ import logging
 import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
-from urllib.parse import urlsplit
+from urllib.parse import quote, urlencode, urlsplit
 
 from kb.accounts.records import USERNAME_PATTERN
 from kb.errors import ConfigError
@@ -118,6 +119,17 @@ def parse_webhooks(setting: str, hosts: str) -> dict[str, str]:
             )
         found[department] = by_url[url] = url
     return found
+
+
+def site_link(site_url: str, path: str, query: Mapping[str, str] | None = None) -> str:
+    """The address of the web app's page `path` ("/requests/12") under `site_url`,
+    with `query` as its parameters; "" when `site_url` is not set. The path is
+    quoted (an article id may hold any letter) but keeps its slashes, as the
+    web app's `path` routes read them."""
+    if not site_url:
+        return ""
+    link = site_url.rstrip("/") + quote(path, safe="/")
+    return f"{link}?{urlencode(query)}" if query else link
 
 
 def check_webhooks(settings: Settings) -> None:
@@ -208,9 +220,9 @@ class NotifyConfig:
 
     def request_link(self, request: Request) -> str:
         """The address of the request's page under `site_url` ("" when it is not set)."""
-        if not self.site_url or request.id is None:
+        if request.id is None:
             return ""
-        return f"{self.site_url.rstrip('/')}/requests/{request.id}"
+        return site_link(self.site_url, f"/requests/{request.id}")
 
     def unwatch_link(self, request: Request, username: str) -> str:
         """The page where `username` stops watching `request` with one click ("" when
