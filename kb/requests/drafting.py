@@ -23,6 +23,7 @@ department's four-eyes rule, and the index worker.
 
 from __future__ import annotations
 
+import logging
 import os
 import re
 import unicodedata
@@ -43,6 +44,8 @@ from kb.errors import ConflictError, ContentError, KbError, NotFoundError
 from kb.i18n.catalog import domain_catalog
 from kb.records import Status
 from kb.requests.records import Request, RequestEntry
+
+logger = logging.getLogger(__name__)
 
 MAX_SLUG_CHARS = 60
 _FOLD = str.maketrans({"ä": "ae", "ö": "oe", "ü": "ue", "ß": "ss", "Ä": "Ae", "Ö": "Oe", "Ü": "Ue"})
@@ -213,9 +216,13 @@ def write_draft(
 def take_back(content_root: Path, article_id: str) -> None:
     """Remove the draft `write_draft` just wrote, whose link to its request could
     not be saved: left, it would be linked to nothing, and the next click would
-    write a second draft beside it."""
-    with article_folder(content_root, article_id) as (folder, name):
-        os.unlink(name, dir_fd=folder)
+    write a second draft beside it. One that cannot be removed is logged, never
+    raised: the error that made it one to take back is what the caller hears."""
+    try:
+        with article_folder(content_root, article_id) as (folder, name):
+            os.unlink(name, dir_fd=folder)
+    except (OSError, KbError) as exc:
+        logger.warning("drafting: %s not linked to its request, nor removed: %s", article_id, exc)
 
 
 def public_replies(request: Request, entries: Sequence[RequestEntry]) -> list[str]:

@@ -219,3 +219,23 @@ def test_a_draft_whose_link_could_not_be_saved_is_taken_back(
     monkeypatch.setattr(store, "update_request", saving)
     assert service.draft_article(IT_AGENT, resolved, content).name == f"{SLUG}.md"
     assert names(content) == ["hotel-wifi.md", f"{SLUG}.md"]
+
+
+def test_a_draft_that_cannot_be_taken_back_leaves_the_first_error_said(
+    service: RequestService,
+    content: Path,
+    resolved: int,
+    store: Store,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """The database away, and the draft gone from the folder already (taken out
+    by hand meanwhile): the caller hears of the database, not of the file."""
+
+    def database_away(*args: Any, **kwargs: Any) -> Any:
+        os.remove(content / "it" / f"{SLUG}.md")
+        raise ConnectionError("the database is away")
+
+    monkeypatch.setattr(store, "update_request", database_away)
+    with pytest.raises(ConnectionError):
+        service.draft_article(IT_AGENT, resolved, content)
+    assert names(content) == ["hotel-wifi.md"]
