@@ -95,6 +95,24 @@ def bidi_control_names(text: str) -> str:
     return ", ".join(f"U+{ord(char):04X}" for char in found)
 
 
+def refuse_reordering_name(value: str, field: str) -> None:
+    """A ValidationError naming `field` when `value`, a file's name or id typed
+    for one, holds a control that reorders the text after it: the scanner
+    refuses such a name (the file would never be published). The value is
+    quoted with each control as its code point: echoed as it is,
+    "pay\u202efdp.md" would turn the rest of the message around."""
+    chars = bidi_control_names(value)
+    if chars:
+        shown = bidi_controls_named(value)
+        raise ValidationError(
+            f"{shown!r} holds a control that reorders the text after it ({chars}); "
+            "type the name without it",
+            details={"field": field, "value": shown},
+            key="name_reorders_text",
+            values={"value": shown, "chars": chars},
+        )
+
+
 def ensure_unit(name: str, value: float) -> float:
     if isinstance(value, bool) or not isinstance(value, int | float) or not 0.0 <= value <= 1.0:
         raise ValueError(f"{name} must be a number between 0 and 1, got {value!r}")

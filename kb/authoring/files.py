@@ -39,7 +39,7 @@ from kb.content.regular_files import read_regular_file
 from kb.errors import ContentError, NotFoundError, ValidationError
 from kb.extract.factory import format_for
 from kb.records import CONTROL_CHARACTERS
-from kb.validators import normal_name
+from kb.validators import normal_name, refuse_reordering_name
 
 SLUG = re.compile(r"^[a-z0-9][a-z0-9-]{0,79}$")
 LOCK_FILE = ".kb-edit.lock"
@@ -73,6 +73,7 @@ def id_parts(article_id: str, *, document: bool = False) -> tuple[str, ...]:
         # The scanner refuses such a name (`check_file_name`); in a log line a
         # line break would forge another entry.
         raise _refuse(article_id, "it holds a control character such as a line break")
+    refuse_reordering_name(article_id, "id")  # as `check_file_name`
     parts = PurePosixPath(article_id).parts
     if len(parts) < 2 or "/".join(parts) != article_id:
         raise _refuse(article_id, "it must name a file inside a department folder")
@@ -90,6 +91,7 @@ def id_parts(article_id: str, *, document: bool = False) -> tuple[str, ...]:
 
 def new_article_id(department: str, slug: str) -> str:
     """The id of a new article `slug` in `department` (both checked)."""
+    refuse_reordering_name(slug, "slug")
     details = {"field": "slug", "value": slug}
     if not SLUG.match(slug or ""):
         raise ValidationError(

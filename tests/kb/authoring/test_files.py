@@ -10,7 +10,10 @@ from pathlib import Path
 import pytest
 
 from kb.authoring import no_replace
-from kb.authoring.files import write_article
+from kb.authoring.files import id_parts, new_article_id, write_article
+from kb.content.readers import check_file_name
+from kb.errors import ContentError, ValidationError
+from kb.validators import BIDI_CONTROLS
 
 LINUX = pytest.mark.skipif(not sys.platform.startswith("linux"), reason="renameat2 is Linux's")
 
@@ -27,6 +30,23 @@ def _no_link(*args: object, **kwargs: object) -> None:
 
 def _names(folder: Path) -> list[str]:
     return sorted(p.name for p in folder.iterdir())
+
+
+@pytest.mark.parametrize("control", [chr(c) for c in BIDI_CONTROLS])
+def test_no_id_is_written_that_the_scanner_would_refuse_for_reordering_text(control: str) -> None:
+    """Each control the scanner refuses in a file name is refused in an id typed
+    in the browser or sent to the API, before any file is written."""
+    for article_id, document in ((f"it/pay{control}fdp.md", False), (f"it/a{control}/b.pdf", True)):
+        with pytest.raises(ContentError):
+            check_file_name(article_id)
+        with pytest.raises(ValidationError) as refused:
+            id_parts(article_id, document=document)
+        assert refused.value.key == "name_reorders_text"
+        assert control not in refused.value.message
+        assert f"U+{ord(control):04X}" in refused.value.message
+    with pytest.raises(ValidationError) as refused:
+        new_article_id("it", f"pay{control}fdp")
+    assert refused.value.key == "name_reorders_text"
 
 
 @LINUX
