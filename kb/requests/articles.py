@@ -106,7 +106,7 @@ class ArticleWork:
             lang,
         )
 
-    def _renamed(self, article_id: str) -> str | None:
+    def renamed(self, article_id: str) -> str | None:
         """The id `article_id` has now, when a content owner renamed it since."""
         return renamed_since(version_store(self.ledger.store), article_id)
 
@@ -116,7 +116,7 @@ class ArticleWork:
         requester's to learn from a refused form)."""
         request = self.ledger.load(actor, request_id)
         permissions.require_drafting(actor, request)
-        return unpublished_draft(request, content_root, self._renamed)
+        return unpublished_draft(request, content_root, self.renamed)
 
     def draft_article(self, actor: User, request_id: int, content_root: Path) -> Path:
         """The path of the request's draft (`draft`), written now or before."""
@@ -143,7 +143,7 @@ class ArticleWork:
             )
         with edit_lock(content_root):
             current = self.ledger.load(actor, request_id)
-            existing = unpublished_draft(current, content_root, self._renamed)
+            existing = unpublished_draft(current, content_root, self.renamed)
             if existing is not None:
                 if existing not in current.linked_articles:
                     self._relink_renamed(actor, request_id, existing)
@@ -156,7 +156,7 @@ class ArticleWork:
         place of the old one, so that its page lists and publishes it."""
 
         def change(current: Request, now: datetime) -> Step:
-            was = next((a for a in current.linked_articles if self._renamed(a) == article_id), "")
+            was = next((a for a in current.linked_articles if self.renamed(a) == article_id), "")
             linked = [article_id if a == was else a for a in current.linked_articles]
             if article_id not in linked:
                 linked.append(article_id)
@@ -307,10 +307,13 @@ class ArticleWork:
 
     def record_published(self, actor: User, request_id: int, article_id: str) -> None:
         """Note in the request's history that its article was published (by the
-        authoring service, which wrote the file)."""
+        authoring service, which wrote the file); a draft renamed since is linked
+        by its new name in place of the old one."""
 
         def change(current: Request, now: datetime) -> Step:
-            linked = current.linked_articles
+            # A draft renamed since is linked by the name it was published under.
+            was = [a for a in current.linked_articles if self.renamed(a) == article_id]
+            linked = [article_id if a in was else a for a in current.linked_articles]
             if article_id not in linked:
                 linked = [*linked, article_id]
             data = {"article": article_id, "status": Status.PUBLISHED.value}

@@ -104,7 +104,9 @@ def publish_article(request_id: int) -> Response | tuple[str, int]:
 
     def publish(actor: User) -> None:
         service = request_service()
-        if article_id not in service.get(actor, request_id).linked_articles:
+        linked = service.get(actor, request_id).linked_articles
+        # A draft a content owner renamed since is published under its new name.
+        if article_id not in linked and article_id not in map(service.articles.renamed, linked):
             raise ValidationError(
                 f"article: {article_id!r} is not linked to request {request_id}",
                 details={"field": "article", "value": article_id},

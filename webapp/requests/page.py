@@ -240,7 +240,9 @@ def page_of(
         # Once a draft exists the page links to it instead of offering another.
         can_draft=allowed.draft_article and not request.linked_articles,
         can_publish=allowed.publish_articles,
-        articles=linked_articles(request, content_root) if sees_ids else [],
+        articles=linked_articles(request, content_root, service.articles.renamed)
+        if sees_ids
+        else [],
         readable=None if sees_ids else readable_articles(request),
         draft_owners=draft_owners(detail.history, service.notifier.config) if sees_ids else {},
         agents=agents,

@@ -6,7 +6,7 @@ for a content owner, times left to due dates. The request page itself is
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -198,6 +198,7 @@ class LinkedArticle:
 
     id: str
     status: str  # an article status (draft, review, published, retired), or missing
+    was: str = ""  # the id the request links, for one a content owner renamed since
 
 
 def draft_owners(history: Sequence[RequestEntry], config: NotifyConfig) -> dict[str, str]:
@@ -237,9 +238,21 @@ def article_status(content_root: Path, article_id: str) -> str:
     return status.value
 
 
-def linked_articles(request: Request, content_root: Path) -> list[LinkedArticle]:
-    """The request's articles (drafted from it, or published since)."""
-    return [LinkedArticle(a, article_status(content_root, a)) for a in request.linked_articles]
+def linked_articles(
+    request: Request, content_root: Path, renamed: Callable[[str], str | None] = lambda _: None
+) -> list[LinkedArticle]:
+    """The request's articles (drafted from it, or published since); one whose file
+    is gone because a content owner renamed it (`renamed`: the id it has now) under
+    its new id, so that its page and the drafts page still list and publish it."""
+    found = []
+    for article_id in request.linked_articles:
+        status = article_status(content_root, article_id)
+        now = renamed(article_id) if status == "missing" else None
+        if now is None:
+            found.append(LinkedArticle(article_id, status))
+        else:
+            found.append(LinkedArticle(now, article_status(content_root, now), was=article_id))
+    return found
 
 
 def queues_of(service: RequestService, actor: User) -> list[str]:
@@ -306,7 +319,9 @@ def drafts_to_publish(
         read = service.store.page_requests(wanted, DRAFTS_PAGE, after=after)
         for request in read.items:
             drafts = [
-                a for a in linked_articles(request, content_root) if a.status == Status.DRAFT.value
+                a
+                for a in linked_articles(request, content_root, service.articles.renamed)
+                if a.status == Status.DRAFT.value
             ]
             if drafts:
                 found.append(DraftsOfRequest(request, drafts))

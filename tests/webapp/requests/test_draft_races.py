@@ -146,3 +146,30 @@ def test_the_api_turns_a_request_into_one_draft_and_says_so(app: Flask, store: S
     assert again.get_json()["created"] is False
     assert again.get_json()["article"] == body["article"]
     assert drafts_in(app) == [body["article"].removeprefix("it/")]
+
+
+def test_a_draft_renamed_by_its_owner_is_listed_and_published_under_its_new_name(
+    app: Flask, store: Store
+) -> None:
+    """The request still linked the draft's old name: its page showed it
+    "missing", with no Publish button, and the drafts page left it out."""
+    request_id = resolved(app)
+    url, action = f"/requests/{request_id}", f"/requests/{request_id}/article"
+    ivan = agent(app, "ivan")
+    assert send(ivan, text_of(ivan.get(url)), action).status_code == 303
+    [first] = store.get_request(request_id).linked_articles
+    cora_account = store.get_user("cora")
+    assert cora_account is not None
+    move_article(services(app).authoring, cora_account, first, "vpn-drops", base_version=None)
+
+    agents_page = text_of(ivan.get(url))
+    assert "<code>it/vpn-drops.md</code>" in agents_page
+    assert "They have not been told by e-mail" in agents_page  # what the first entry said
+    cora = agent(app, "cora")
+    assert 'href="/manage/edit/it/vpn-drops.md"' in text_of(cora.get("/requests/drafts/"))
+    owners_page = text_of(cora.get(url))
+    assert 'href="/manage/edit/it/vpn-drops.md"' in owners_page
+    publish = f"/requests/{request_id}/publish"
+    assert send(cora, owners_page, publish, article="it/vpn-drops.md").status_code == 303
+    assert "The article is published" in text_of(cora.get(url))
+    assert store.get_request(request_id).linked_articles == ["it/vpn-drops.md"]
