@@ -60,9 +60,11 @@ from benchmarks.synthetic import (
     real_passages,
 )
 from indexer import snapshot
+from indexer.commands import progress_bars
 from indexer.embedding.base import Embedder
 from indexer.embedding.factory import create_embedder, model_name
 from indexer.vector_index import FLAT, IVF, flat_contents, grown_past, load_vector_index
+from kb.cli.options import progress_bar, steps
 from kb.fusion_settings import DEFAULT_SECONDARY_MODEL
 from kb.results import Query
 from kb.settings import Settings, parse_assignment
@@ -172,22 +174,34 @@ def _settings(work: Path, size: int, model: str | None = None, second: str = "")
 
 
 def build(args: argparse.Namespace) -> None:
-    """Child process: real passages, synthetic articles, snapshot."""
+    """Child process: real passages, synthetic articles, snapshot.
+
+    It shows its progress on stderr as `kb index` does (its steps, a bar while
+    passages are embedded and for each later stage of the snapshot), whether or
+    not stderr is a terminal: 100,000 passages take most of an hour, often
+    written to a log."""
     settings = _settings(args.work, args.size, args.model, args.secondary_model)
     model = model_name(settings.embedding_model)
     cache = args.work / "real-embeddings.db"
     sources = [ROOT / "content", *args.source]
+    step = steps(True)
+    progress, stages = progress_bars(True)
     started = time.perf_counter()
 
     def load_embedder() -> Embedder:
         return create_embedder(settings.embedding_model, settings.device, settings.embed_batch_size)
 
-    real = real_passages(sources, settings, load_embedder, cache, model, DIM)
+    def real_progress(total: int) -> Callable[[int], None]:
+        return progress_bar("embedding real passages", total, "passage")
+
+    step("reading and cutting the published source articles")
+    real = real_passages(sources, settings, load_embedder, cache, model, DIM, real_progress)
     print(
         f"real passages: {len(real.chunks)} ({time.perf_counter() - started:.0f} s)",
         file=sys.stderr,
         flush=True,
     )
+    step(f"recombining them into {args.size} synthetic passages")
     corpus = SyntheticCorpus(real, args.size, seed=args.seed)
     count = check_passages(corpus.articles, settings)
     print(
@@ -202,7 +216,11 @@ def build(args: argparse.Namespace) -> None:
         # they find (embedding 100,000 synthetic passages would take hours).
         dim = create_embedder(settings.secondary_model, settings.device).dim
         second = HashedEmbedder(model_name(settings.secondary_model), dim)
-    report = SyntheticBuilder(settings, corpus.articles, lookup, secondary=second).run(full=True)
+    step("building the snapshot")
+    builder = SyntheticBuilder(
+        settings, corpus.articles, lookup, stages, secondary=second, progress=progress
+    )
+    report = builder.run(full=True)
     print(
         f"snapshot {report.snapshot}: {report.passages} passages in "
         f"{time.perf_counter() - started:.0f} s",
@@ -539,6 +557,7 @@ def main(argv: Sequence[str] | None = None) -> None:
     logging.basicConfig(level=logging.WARNING)
     args.work.mkdir(parents=True, exist_ok=True)
     if args.build_only:
+        logging.getLogger("benchmarks").setLevel(logging.INFO)  # what the build is doing
         build(args)
         return
     if args.torch_threads:

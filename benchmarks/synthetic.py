@@ -31,7 +31,7 @@ from pathlib import Path
 
 import numpy as np
 
-from indexer.build import IndexBuilder, StageProgress
+from indexer.build import IndexBuilder, ProgressFactory, StageProgress
 from indexer.chunking import chunk_article
 from indexer.embedding.base import Embedder, ProgressFn
 from indexer.embedding.cache import EmbeddingCache
@@ -62,9 +62,11 @@ def real_passages(
     cache_path: Path,
     model: str,
     dim: int,
+    progress: ProgressFactory | None = None,
 ) -> RealPassages:
     """Chunk every published source article and embed what the cache lacks (the
-    model is loaded only then)."""
+    model is loaded only then; `progress`, given their number, is told of each
+    batch embedded)."""
     chunks: list[Chunk] = []
     for root in sources:
         scan = scan_content(root, max_bytes=settings.max_file_bytes)
@@ -83,7 +85,8 @@ def real_passages(
             if embedder.dim != dim:
                 raise ValueError(f"model {model} has {embedder.dim} dimensions, expected {dim}")
             logger.info("embedding %d real passages", len(missing))
-            vectors = embedder.embed([c.embedding_text for c in missing])
+            tick = progress(len(missing)) if progress else None
+            vectors = embedder.embed([c.embedding_text for c in missing], progress=tick)
             fresh = {c.text_hash: v for c, v in zip(missing, vectors, strict=True)}
             cache.put_many(fresh)
             found.update(fresh)
@@ -233,9 +236,14 @@ class SyntheticBuilder(IndexBuilder):
         embedder: Embedder,
         stage_progress: StageProgress | None = None,
         secondary: Embedder | None = None,
+        progress: ProgressFactory | None = None,
     ) -> None:
         super().__init__(
-            settings, embedder=embedder, stage_progress=stage_progress, secondary_embedder=secondary
+            settings,
+            progress=progress,
+            embedder=embedder,
+            stage_progress=stage_progress,
+            secondary_embedder=secondary,
         )
         self.articles = articles
 

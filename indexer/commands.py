@@ -21,8 +21,9 @@ from kb.cli.options import (
 from kb.records import terminal_text
 
 
-def _progress_bars(enabled: bool) -> tuple[ProgressFactory | None, StageProgress | None]:
-    """Progress bars on the terminal: embedding (passages), then each later stage."""
+def progress_bars(enabled: bool) -> tuple[ProgressFactory | None, StageProgress | None]:
+    """Progress bars on stderr: embedding (passages), then each later stage (the
+    benchmark index's build shows them too, `benchmarks.latency`)."""
     if not enabled:
         return None, None
     units = {"reading": "file", "metadata": "article", "re-cutting": "article"}
@@ -67,7 +68,7 @@ def index_command(
     from indexer.build import IndexBuilder
 
     settings = settings_from(ctx, content_dir=content_dir, index_dir=index_dir, device=device)
-    progress, stages = _progress_bars(on_terminal(as_json))
+    progress, stages = progress_bars(on_terminal(as_json))
     builder = IndexBuilder(settings, progress=progress, stage_progress=stages)
     report = builder.run(full=full, wait_lock=wait_lock)
     # With --watch, one report per pass: --json prints each on one line (JSON Lines).
