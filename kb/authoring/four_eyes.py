@@ -32,9 +32,14 @@ def _submitter(history: list[ArticleVersion]) -> str:
     return ""
 
 
-def review_state(versions: VersionStore, article_id: str) -> tuple[str, list[str]]:
-    """`submitter` and `pending_authors` of an article, from one read of its history."""
+def review_state(
+    versions: VersionStore, article_id: str, upto: int | None = None
+) -> tuple[str, list[str]]:
+    """`submitter` and `pending_authors` of an article, from one read of its history
+    (as it stood at version `upto`, where given)."""
     history = versions.versions(article_id)
+    if upto is not None:
+        history = [version for version in history if version.number <= upto]
     return _submitter(history), _pending_authors(history)
 
 

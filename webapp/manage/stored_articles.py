@@ -19,7 +19,9 @@ from werkzeug.wrappers import Response
 from kb.accounts.records import User
 from kb.authoring.document_checks import readable_format
 from kb.authoring.files import article_file, id_parts
-from kb.authoring.moving import gone_since
+from kb.authoring.four_eyes import review_state
+from kb.authoring.markdown_file import split_text
+from kb.authoring.moving import gone_since, renamed_since
 from kb.authoring.records import ArticleFields, ArticleVersion
 from kb.authoring.service import AuthoringService, Editable, StaleEditError
 from kb.content.readers import is_document, suffix_of
@@ -151,8 +153,10 @@ def put_article(article_id: str) -> Response:
         version = _save_existing(service, actor, article_id, fields, base, message)
         created = False
     written, refused = save_staged(actor, article_id)
-    opened = service.open(actor, article_id)
+    opened, moved = _as_saved(service, actor, article_id, version)
     answer = stored_article(opened)
+    if moved is not None:
+        answer["moved_to"] = moved
     answer["pictures_saved"] = written
     answer["pictures_refused"] = [refusal_json(exc) for exc in refused]
     answer["warnings"] = warnings_answer(version.warnings)
@@ -161,6 +165,36 @@ def put_article(article_id: str) -> Response:
     if created:
         response.headers["Location"] = url_for("manage_api.put_article", article_id=article_id)
     return with_etag(response, version.number)
+
+
+def _as_saved(
+    service: AuthoringService, actor: User, article_id: str, version: ArticleVersion
+) -> tuple[Editable, str | None]:
+    """The article as the PUT saved it, and None; where another owner's rename took
+    the file away between the write and this read, the version written (the save
+    went through) and the id the article has now."""
+    try:
+        return service.open(actor, article_id), None
+    except NotFoundError:
+        moved = renamed_since(service.versions, article_id)
+        if moved is None or _exists(service, article_id):
+            raise
+    fields, extra = split_text(version.text, article_id)
+    submitted_by: str = ""
+    authors: list[str] = []
+    if fields.status is Status.REVIEW:
+        submitted_by, authors = review_state(service.versions, article_id, version.number)
+    written = Editable(
+        article_id,
+        service.department_of(article_id).slug,
+        fields,
+        extra,
+        version.text,
+        version.number,
+        submitted_by=submitted_by,
+        authors=tuple(authors),
+    )
+    return written, moved
 
 
 def _save_existing(

@@ -319,6 +319,14 @@ SCHEMAS: dict[str, Any] = {
                 "all the same; empty when none. A move and a discard of changes answer those "
                 "of the article's file as it now stands.",
             },
+            "moved_to": {
+                "type": "string",
+                "description": "PUT only, and only where another content owner's rename took "
+                "the article away right after the save was written: the id it has now. The "
+                "save went through; the answer is the version saved under the id asked for "
+                "(its old address leads on to the new one). An edit based on it goes to "
+                "moved_to (a PUT of the old id is 412 stale_edit naming details.moved_to).",
+            },
             "pictures_refused": {
                 "type": "array",
                 "description": "PUT only: such pictures not written, each in the error shape "

@@ -25,6 +25,7 @@ from kb.authoring.moving import renamed_since
 from kb.authoring.records import Action, ArticleVersion
 from tests.support import sign_in_as, text_of
 from tests.webapp.manage.conftest import VPN
+from webapp.manage import stored_articles
 from webapp.services import services
 
 OLD, NEW = "it/vpn-setup.md", "it/vpn-from-home.md"
@@ -239,3 +240,75 @@ def test_a_save_after_the_rename_and_an_edit_there_keeps_the_typed_text_to_merge
     assert 'name="version" value="3"' in page and 'value="new client"' in page
     assert not (content / OLD).exists()
     assert "Use the portal." in (content / NEW).read_text(encoding="utf-8")
+
+
+def test_a_put_that_a_rename_follows_before_its_answer_answers_the_saved_version_and_where_it_went(
+    app: Flask, content: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Cora's PUT is written; Carl's rename, held in a thread of its own until
+    then, lands before the PUT reads the article back for its answer. Before, the
+    PUT answered 404 although its save went through."""
+    cora, carl = app.test_client(), app.test_client()
+    cora_token, carl_token = sign_in_as(cora, "cora"), sign_in_as(carl, "carl")
+    read = _tag(cora, OLD)
+    written, renamed = threading.Event(), threading.Event()
+    answers: list[int] = []
+    staged = stored_articles.save_staged
+    test_thread = threading.current_thread()
+
+    def rename_once_written() -> None:
+        try:
+            if written.wait(60):
+                moved = carl.post(
+                    f"/api/articles/{OLD}/move",
+                    json={"name": "vpn-from-home"},
+                    headers={"X-CSRF-Token": carl_token, "If-Match": _tag(carl, OLD)},
+                )
+                answers.append(moved.status_code)
+        finally:
+            renamed.set()
+
+    def stage_once_renamed(actor: Any, article_id: str) -> Any:
+        if threading.current_thread() is test_thread:  # the PUT, its text written
+            written.set()
+            assert renamed.wait(60), "the rename did not land"
+        return staged(actor, article_id)
+
+    monkeypatch.setattr(stored_articles, "save_staged", stage_once_renamed)
+    renaming = threading.Thread(target=rename_once_written)
+    renaming.start()
+    try:
+        saved = cora.put(
+            f"/api/articles/{OLD}",
+            json={"title": "VPN setup", "summary": "How to connect from home.", "body": TYPED},
+            headers={"X-CSRF-Token": cora_token, "If-Match": read},
+        )
+    finally:
+        written.set()
+        renaming.join(120)
+    assert answers == [200], answers  # the rename landed after the write
+    assert saved.status_code == 200, saved.get_json()
+    answer = saved.get_json()
+    assert answer["moved_to"] == NEW
+    assert (answer["id"], answer["version"], answer["body"]) == (OLD, 2, TYPED)
+    assert answer["title"] == "VPN setup" and answer["status"] == "draft"
+    assert "Open the new VPN client." in answer["html"]
+    assert answer["warnings"] == [] and answer["pictures_refused"] == []
+    assert saved.headers["ETag"] == '"2"'
+    # Nothing lost: the text saved is the renamed article's.
+    assert not (content / OLD).exists()
+    assert "Open the new VPN client." in (content / NEW).read_text(encoding="utf-8")
+    assert cora.get(f"/api/articles/{NEW}").get_json()["body"] == TYPED
+    assert _versions(cora, OLD) == [(1, "disk"), (2, "save"), (3, "move")]
+
+
+def test_a_put_with_no_rename_answers_no_moved_to(app: Flask) -> None:
+    cora = app.test_client()
+    cora_token = sign_in_as(cora, "cora")
+    saved = cora.put(
+        f"/api/articles/{OLD}",
+        json={"title": "VPN setup", "summary": "How to connect from home.", "body": TYPED},
+        headers={"X-CSRF-Token": cora_token, "If-Match": _tag(cora, OLD)},
+    )
+    assert saved.status_code == 200, saved.get_json()
+    assert "moved_to" not in saved.get_json()
